@@ -1,0 +1,31 @@
+"""URL map (CONTRACT §1). Every app contributes its own patterns; no trailing slash is required and
+a trailing slash also works, never through a redirect."""
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from accounts import urls as account_urls
+from accounts import views as account_views
+from accounts import web as account_web
+from procure_core import errors, health
+
+v1_patterns = [
+    *account_urls.v1_urlpatterns,
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^accounts/login/?$", account_web.LoginView.as_view(), name="login"),
+    re_path(r"^accounts/logout/?$", account_web.logout_view, name="logout"),
+    re_path(r"^accounts/?$", account_web.home, name="account-home"),
+    *account_urls.auth_urlpatterns,
+    path("v1/", include(v1_patterns)),
+    re_path(r"^\.well-known/jwks\.json$", account_views.jwks, name="jwks"),
+    re_path(r"^healthz/?$", health.healthz, name="healthz"),
+    # Unknown API paths answer with the envelope even with DEBUG on (no technical 404 page).
+    re_path(r"^(v1|auth)(/.*)?$", errors.not_found),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.not_found
+handler500 = errors.server_error

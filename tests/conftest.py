@@ -1,0 +1,102 @@
+"""Shared fixtures: factories for organizations and users, API clients, and a controlled clock."""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import Organization, User
+
+pytest_plugins = ["tests.fixtures_apikeys", "tests.fixtures_oauth", "tests.fixtures_procurement"]
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+@lru_cache(maxsize=16)
+def _password_hash(password: str) -> str:
+    # Argon2 stays the real hasher; each distinct password is hashed once per test session.
+    return make_password(password)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_organization(db):
+    def make(name: str | None = None) -> Organization:
+        return Organization.objects.create(name=name or f"Org {next(_sequence)}")
+
+    return make
+
+
+@pytest.fixture
+def organization(make_organization) -> Organization:
+    return make_organization("Acme")
+
+
+@pytest.fixture
+def make_user(db, organization):
+    def make(
+        email: str | None = None,
+        scopes=("read:orders",),
+        organization: Organization | None = None,
+        password: str = DEFAULT_PASSWORD,
+        **extra,
+    ) -> User:
+        user = User(
+            email=email or f"user{next(_sequence)}@example.com",
+            organization=organization or _default_org(),
+            scopes=list(scopes),
+            **extra,
+        )
+        user.password = _password_hash(password)
+        user.save()
+        return user
+
+    def _default_org():
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def user(make_user) -> User:
+    return make_user(email="buyer@example.com", scopes=["read:orders", "write:orders", "read:suppliers"])
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def login(api_client):
+    """Log a user in through /auth/login and return the JSON body."""
+
+    def do(user: User, password: str = DEFAULT_PASSWORD) -> dict:
+        response = api_client.post("/auth/login", {"username": user.email, "password": password}, format="json")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return do
+
+
+@pytest.fixture
+def jwt_client(login):
+    """An APIClient carrying a fresh JWT access token for the user."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {login(user)['token']}")
+        return client
+
+    return make

@@ -1,0 +1,1 @@
+"""Fixtures for the apikeys tests, shared with the other suites (see tests/conftest.py)."""
