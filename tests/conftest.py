@@ -100,3 +100,33 @@ def jwt_client(login):
         return client
 
     return make
+
+
+CREDENTIAL_KINDS = ("jwt", "session", "api_key", "hmac", "oauth")
+
+
+@pytest.fixture
+def credential_client(request, make_user):
+    """`credential_client(kind, scopes, mode="live", organization=None)`: a client whose every
+    request is authenticated by a credential of that kind carrying exactly `scopes`, for a
+    fresh user of the organization holding those scopes. Kinds: CREDENTIAL_KINDS.
+
+    The per-kind factories live in tests/fixtures_<app>.py:
+      api_key -> `api_key_client`, hmac -> `hmac_client` (fixtures_apikeys),
+      oauth -> `oauth_client` (fixtures_oauth); each takes (user, scopes, mode).
+    """
+
+    def make(kind: str, scopes, mode: str = "live", organization=None):
+        user = make_user(scopes=list(scopes), organization=organization)
+        if kind == "jwt":
+            assert mode == "live", "JWTs are always live"
+            return request.getfixturevalue("jwt_client")(user)
+        if kind == "session":
+            assert mode == "live", "sessions are always live"
+            client = APIClient(enforce_csrf_checks=True)
+            client.force_login(user)
+            return client
+        factory = {"api_key": "api_key_client", "hmac": "hmac_client", "oauth": "oauth_client"}[kind]
+        return request.getfixturevalue(factory)(user, list(scopes), mode)
+
+    return make
