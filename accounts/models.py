@@ -107,7 +107,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = type(self).objects.normalize_email(self.email).strip()
         if self.scopes:
-            self.scopes = scope_registry.ordered(scope_registry.parse(self.scopes))
+            try:
+                self.scopes = scope_registry.ordered(scope_registry.parse(self.scopes))
+            except (scope_registry.UnknownScope, AttributeError, TypeError) as error:
+                raise ValidationError({"scopes": str(error)}) from error
 
     @property
     def scope_set(self) -> frozenset[str]:

@@ -22,7 +22,7 @@ urlpatterns = [
     re_path(r"^\.well-known/jwks\.json$", account_views.jwks, name="jwks"),
     re_path(r"^healthz/?$", health.healthz, name="healthz"),
     # Unknown API paths answer with the envelope even with DEBUG on (no technical 404 page).
-    re_path(r"^(v1|auth)(/.*)?$", errors.not_found),
+    re_path(r"^(?:v1|auth)(?:/.*)?$", errors.not_found),
 ]
 
 handler400 = errors.bad_request
