@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from accounts import services
 from accounts.forms import UserChangeForm, UserCreationForm
 from accounts.models import Organization, RefreshSession, User
+from audit.log import record
 
 
 @admin.register(Organization)
@@ -33,6 +34,16 @@ class UserAdmin(BaseUserAdmin):
     )
     actions = ["deactivate_users", "end_sessions"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = sorted(form.changed_data) if change else ["created"]
+        detail = {"user_id": obj.pk, "changed": [f for f in fields if f not in ("password", "password1", "password2")]}
+        if "scopes" in fields:
+            detail["scopes"] = obj.scopes
+        if "is_active" in fields:
+            detail["is_active"] = obj.is_active
+        record("user.changed" if change else "user.created", request=request, actor=request.user, method="admin", detail=detail)
+
     @admin.action(description="Deactivate selected users (stops every credential on the next request)")
     def deactivate_users(self, request, queryset):
         count = 0
@@ -41,6 +52,7 @@ class UserAdmin(BaseUserAdmin):
                 user.is_active = False
                 user.save(update_fields=["is_active"])  # save(), not update(): signals drop caches
                 services.revoke_user_sessions(user)
+                record("user.deactivated", request=request, actor=request.user, method="admin", detail={"user_id": user.pk})
                 count += 1
         self.message_user(request, f"Deactivated {count} user(s).", messages.SUCCESS)
 

@@ -16,11 +16,20 @@ from procure_core import scopes as scope_registry
 from procure_core.errors import TokenExpired, Unauthorized
 
 
+class RefreshTokenReused(Unauthorized):
+    """A rotated refresh token came back: its family has been revoked."""
+
+    def __init__(self, user_id):
+        super().__init__("The refresh token has already been used; the session is revoked.")
+        self.user_id = user_id
+
+
 @dataclass(frozen=True)
 class TokenPair:
     access: str
     refresh: str
     expires_in: int
+    user_id: int
 
     def as_response(self) -> dict:
         return {"token": self.access, "refresh": self.refresh, "token_type": "Bearer", "expires_in": self.expires_in}
@@ -42,7 +51,7 @@ def _issue(user: User, session: RefreshSession, now: datetime) -> TokenPair:
     access["org"] = user.organization_id
     # For resource servers that verify offline; this server re-reads the user's scopes per request.
     access["scope"] = scope_registry.to_string(user.scope_set)
-    return TokenPair(str(access), str(refresh), int(AccessToken.lifetime.total_seconds()))
+    return TokenPair(str(access), str(refresh), int(AccessToken.lifetime.total_seconds()), user.pk)
 
 
 def log_in(user: User, ip: str | None = None) -> TokenPair:
@@ -100,7 +109,7 @@ def refresh(raw: str) -> TokenPair:
             session.save(update_fields=["current_jti", "last_refreshed_at"])
             pair = _issue(user, session, now)
     if reused:
-        raise Unauthorized("The refresh token has already been used; the session is revoked.")
+        raise RefreshTokenReused(session.user_id)
     return pair
 
 

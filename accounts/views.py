@@ -8,8 +8,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import serializers, services
+from accounts import lockout, serializers, services
 from accounts.jwt import key_ring
+from accounts.models import User
+from audit.log import record
 from procure_core.errors import Unauthorized
 from procure_core.network import client_ip
 from procure_core.principal import principal_of
@@ -37,14 +39,21 @@ class LoginView(_PublicAuthView):
     def post(self, request):
         body = serializers.LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        email, ip = body.validated_data["username"], client_ip(request)
+        lockout.check(email, ip)
         # Unknown email and wrong password take the same path (ModelBackend hashes either way)
         # and get the same answer, so the response reveals nothing about which accounts exist.
         user = authenticate(
             request._request, username=body.validated_data["username"], password=body.validated_data["password"]
         )
         if user is None:
+            lockout.failed(email, ip)
+            record("login.failed", request=request, outcome="failure", method="jwt",
+                   actor_email=body.validated_data["username"], detail={"via": "auth/login"})
             raise Unauthorized("Invalid email or password.")
-        pair = services.log_in(user, ip=client_ip(request))
+        lockout.succeeded(email, ip)
+        pair = services.log_in(user, ip=ip)
+        record("login.succeeded", request=request, actor=user, method="jwt", detail={"via": "auth/login"})
         return _no_store(Response(pair.as_response()))
 
 
@@ -53,7 +62,13 @@ class RefreshView(_PublicAuthView):
     def post(self, request):
         body = serializers.RefreshSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        pair = services.refresh(body.validated_data["refresh"])
+        try:
+            pair = services.refresh(body.validated_data["refresh"])
+        except services.RefreshTokenReused as reuse:
+            record("token.refresh_reused", request=request, outcome="denied", method="jwt",
+                   actor=User(pk=reuse.user_id), detail={"family_revoked": True})
+            raise
+        record("token.refreshed", request=request, method="jwt", actor=User(pk=pair.user_id))
         return _no_store(Response(pair.as_response()))
 
 
@@ -63,6 +78,7 @@ class LogoutView(_PublicAuthView):
         body = serializers.RefreshSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.log_out(body.validated_data["refresh"])
+        record("token.revoked", request=request, method="jwt", detail={"via": "auth/logout"})
         return _no_store(Response(status=status.HTTP_204_NO_CONTENT))
 
 

@@ -73,6 +73,9 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+# Refusals worth a row in the audit log (plain 401s are not: they are the internet's background noise).
+AUDITED_DENIALS = frozenset({"insufficient_scope", "forbidden", "invalid_signature"})
+
 _CODES_BY_STATUS = {
     400: "invalid_request",
     401: "unauthorized",
@@ -186,6 +189,11 @@ def exception_handler(exc: Exception, context: dict | None = None) -> JsonRespon
 
     if not message:
         message = str(exc.default_detail)
+    if code in AUDITED_DENIALS and context and context.get("request") is not None:
+        from audit.log import record  # the audit app imports this module's neighbours
+
+        record(f"request.{code}", request=context["request"], outcome="denied",
+               detail={"message": message, **({"required_scope": extra["required_scope"]} if "required_scope" in extra else {})})
     return error_response(status_code, code, message, headers=headers, **extra)
 
 

@@ -6,13 +6,17 @@
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from procure_core.errors import error_response, is_api_path
 from procure_core.network import resolve_client
+
+logger = logging.getLogger("procure_core.middleware")
 
 SECURE_PREFIXES = ("/v1/", "/auth/", "/oauth/")
 
@@ -33,6 +37,24 @@ class ClientAddressMiddleware:
         # request.is_secure() and build_absolute_uri() read the WSGI scheme.
         request.META["wsgi.url_scheme"] = "https" if secure else "http"
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Fail closed when the database is down: a 503 envelope on API paths, never a stack trace
+    and never an unauthenticated pass (DRF views get the same from the exception handler)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, DatabaseError):
+            logger.error("database unavailable while serving %s", request.path)
+            if is_api_path(request.path) or request.path.startswith("/oauth/"):
+                return error_response(503, "service_unavailable", "The service is temporarily unavailable. Please retry.")
+        return None
 
 
 class ApiEdgeMiddleware:
