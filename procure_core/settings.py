@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apikeys",
     "oauth",
     "procurement",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "procure_core.middleware.ApiEdgeMiddleware",
+    "procure_core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +178,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# No HTTP->HTTPS redirect on purpose: the credential has already crossed the wire (CONTRACT §7).
+SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -195,12 +199,28 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "procure_core.throttling.AddressRateThrottle",
+        "procure_core.throttling.CredentialRateThrottle",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "UNAUTHENTICATED_TOKEN": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-# JWT sessions (CONTRACT §1): ES256, iss/aud checked, keys published at /.well-known/jwks.json.
+# Rate limits ("count/period", period s, min, hour, day with an optional multiplier: "5/15min").
+PROCURE_RATE_LIMITS = {
+    "credential": os.environ.get("RATE_LIMIT_CREDENTIAL", "1200/min"),
+    "test_credential": os.environ.get("RATE_LIMIT_TEST_CREDENTIAL", "300/min"),
+    "address": os.environ.get("RATE_LIMIT_ADDRESS", "3000/min"),
+    "oauth_endpoint": os.environ.get("RATE_LIMIT_OAUTH_ENDPOINT", "300/min"),
+    # Failed logins: per account (backs off, never locks forever) and per address.
+    "login_account_address": os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS", "5/15min"),
+    "login_account": os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT", "100/15min"),
+    "login_address": os.environ.get("RATE_LIMIT_LOGIN_ADDRESS", "50/15min"),
+}
+
+# JWT sessions (CONTRACT §1): RS256 with a kid, iss/aud checked, keys published at /.well-known/jwks.json.
 PROCURE_JWT_ISSUER = os.environ.get("JWT_ISSUER", "https://api.procure-core.com")
 PROCURE_JWT_AUDIENCE = os.environ.get("JWT_AUDIENCE", "procure-core-api")
 PROCURE_JWT_PRIVATE_KEY = os.environ.get("JWT_PRIVATE_KEY", "")
