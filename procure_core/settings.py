@@ -119,6 +119,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "procure"),
             "TIMEOUT": 300,
+            # A Redis that hangs must not hang requests: fail fast, then fall back or fail closed.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
         }
     }
 else:
