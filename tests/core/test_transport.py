@@ -82,3 +82,36 @@ def test_development_starts_with_nothing_set():
     result = _start_django({"DEBUG": ""})
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+@pytest.mark.slow
+def test_production_server_refuses_plain_http_and_believes_only_trusted_proxies(tmp_path):
+    """A real gunicorn with DEBUG off: the whole production settings path, not an override."""
+    import requests
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests import processes
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_file = tmp_path / "jwt.pem"
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    env = processes.app_env(
+        f"sqlite:///{tmp_path / 'prod.sqlite3'}", None,
+        DEBUG="0", SECRET_KEY="s" * 64, JWT_PRIVATE_KEY_FILE=str(key_file), TRUSTED_PROXIES="127.0.0.1",
+        ALLOWED_HOSTS="127.0.0.1", WEB_CONCURRENCY="1", API_KEY_ENCRYPTION_KEY="k" * 64,
+    )
+    processes.manage(env, "migrate", "--noinput")
+    with processes.app_instances(env, count=1) as (app,):
+        plain = requests.post(f"{app.url}/auth/login", json={"username": "a@example.com", "password": "x"}, timeout=10)
+        assert plain.status_code == 403
+        assert plain.json()["error"]["code"] == "https_required"
+        assert "Location" not in plain.headers
+
+        # Behind the trusted proxy (127.0.0.1 here) that terminated TLS.
+        proxied = requests.post(f"{app.url}/auth/login", json={"username": "a@example.com", "password": "x"},
+                                headers={"X-Forwarded-Proto": "https"}, timeout=10)
+        assert proxied.status_code == 401
+        assert proxied.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        assert proxied.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Traceback" not in proxied.text
