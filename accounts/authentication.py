@@ -9,7 +9,7 @@ from rest_framework import authentication
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 
 from accounts import state
-from accounts.jwt import AccessToken, looks_like_jwt
+from accounts.jwt import access_token_claims, looks_like_jwt
 from procure_core import principal as principals
 from procure_core.credentials import authorization, bearer_token
 from procure_core.errors import REALM, TokenExpired, Unauthorized, www_authenticate
@@ -37,7 +37,7 @@ class JWTAuthentication(authentication.BaseAuthentication):
         if raw is None or not looks_like_jwt(raw):
             return None
         try:
-            token = AccessToken(raw)
+            token = access_token_claims(raw)
         except ExpiredTokenError:
             raise TokenExpired()
         except TokenError:

@@ -10,9 +10,12 @@ import base64
 import hashlib
 import json
 import os
+import re
 import threading
+import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import jwt as pyjwt
@@ -21,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenBackendError, TokenBackendExpiredToken
 from rest_framework_simplejwt.tokens import Token
 
 ALGORITHM = "RS256"
@@ -120,9 +123,10 @@ def key_ring() -> KeyRing:
 
 
 def reset_key_ring() -> None:
-    """Forget the loaded keys (tests and key rotation)."""
+    """Forget the loaded keys and every token verified with them (tests and key rotation)."""
     global _ring
     _ring = None
+    _verified_claims.cache_clear()
 
 
 class KeyRingBackend(TokenBackend):
@@ -189,8 +193,25 @@ class RefreshToken(_KeyRingToken):
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
 
 
+_COMPACT_JWS = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
 def looks_like_jwt(raw: str) -> bool:
     """A compact JWS: three base64url segments, the header starting `eyJ` (`{"`)."""
-    if not raw.startswith("eyJ") or raw.count(".") != 2 or len(raw) > 8192:
-        return False
-    return all(part and all(c.isalnum() or c in "-_" for c in part) for part in raw.split("."))
+    return len(raw) <= 8192 and _COMPACT_JWS.fullmatch(raw) is not None
+
+
+@lru_cache(maxsize=4096)
+def _verified_claims(raw: str) -> MappingProxyType:
+    # A token's signature and claims never change, so each process verifies a token once;
+    # expiry is checked on every use below, revocation by the caller (user state).
+    return MappingProxyType(dict(AccessToken(raw).payload))
+
+
+def access_token_claims(raw: str) -> MappingProxyType:
+    """The claims of a valid, unexpired access token. Raises simplejwt's TokenError /
+    ExpiredTokenError like AccessToken(raw) does."""
+    claims = _verified_claims(raw)
+    if claims["exp"] <= time.time():
+        raise ExpiredTokenError("Token is expired")
+    return claims
