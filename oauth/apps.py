@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class OauthConfig(AppConfig):
     name = "oauth"
+    verbose_name = "OAuth 2.0"
+
+    def ready(self) -> None:
+        from oauth import schema, signals, state  # noqa: F401  (receivers, OpenAPI extension)

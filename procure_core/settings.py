@@ -137,6 +137,8 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # OAuth client secrets only (random, 128 characters): never first, never for passwords.
+    "oauth.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,6 +189,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Each class recognises its own credential by shape and returns None for the others.
         "accounts.authentication.JWTAuthentication",
+        "oauth.authentication.OAuthAuthentication",
         "accounts.authentication.UnrecognizedCredentialAuthentication",
         "accounts.authentication.SessionAuthentication",
     ],
@@ -245,6 +248,43 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "sub",
     "LEEWAY": 0,
     "UPDATE_LAST_LOGIN": False,
+}
+
+# OAuth 2.0 authorization server (CONTRACT §5), on django-oauth-toolkit, configured to RFC 9700.
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "oauth.server.Server",  # authorization code, client credentials, refresh only
+    "OAUTH2_VALIDATOR_CLASS": "oauth.validators.OAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "oauth.scopes.RegistryScopes",
+    "APPLICATION_ADMIN_CLASS": "oauth.admin.ApplicationAdmin",
+    "ACCESS_TOKEN_GENERATOR": "oauth.generators.access_token",  # pco_at_<random>
+    "REFRESH_TOKEN_GENERATOR": "oauth.generators.refresh_token",  # pco_rt_<random>
+    "CLIENT_SECRET_HASHER": "oauth_client_secret",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    # Also the family cap: 30 days from the code exchange, however often the token rotates.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # The RFC 8414 / RFC 9207 issuer; empty derives it from the request (the public host).
+    "OIDC_ISS_ENDPOINT": os.environ.get("OAUTH_ISSUER", ""),
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
 SPECTACULAR_SETTINGS = {

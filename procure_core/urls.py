@@ -18,6 +18,7 @@ urlpatterns = [
     re_path(r"^accounts/logout/?$", account_web.logout_view, name="logout"),
     re_path(r"^accounts/?$", account_web.home, name="account-home"),
     *account_urls.auth_urlpatterns,
+    path("", include("oauth.urls")),  # /oauth/*, RFC 8414 metadata, /accounts/applications
     path("v1/", include(v1_patterns)),
     re_path(r"^\.well-known/jwks\.json$", account_views.jwks, name="jwks"),
     re_path(r"^healthz/?$", health.healthz, name="healthz"),
