@@ -188,6 +188,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W008"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Each class recognises its own credential by shape and returns None for the others.
+        "apikeys.authentication.ApiKeyAuthentication",
+        "apikeys.authentication.HmacAuthentication",
         "accounts.authentication.JWTAuthentication",
         "oauth.authentication.OAuthAuthentication",
         "accounts.authentication.UnrecognizedCredentialAuthentication",
@@ -235,6 +237,18 @@ PROCURE_JWT_RETIRED_PUBLIC_KEY_FILES = env_list("JWT_RETIRED_PUBLIC_KEY_FILES")
 PROCURE_JWT_DEV_KEY_FILE = BASE_DIR / ".jwt-dev-key.pem"
 if not DEBUG and not (PROCURE_JWT_PRIVATE_KEY or PROCURE_JWT_PRIVATE_KEY_FILE):
     raise ImproperlyConfigured("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set in production (DEBUG is off).")
+
+# API keys (CONTRACT §4). Key secrets are stored sealed with this key (HMAC needs the key itself),
+# so a database dump alone authenticates nothing. Development derives one from SECRET_KEY.
+PROCURE_API_KEY_ENCRYPTION_KEY = os.environ.get("API_KEY_ENCRYPTION_KEY") or (
+    f"development-api-key-encryption:{SECRET_KEY}" if DEBUG else ""
+)
+if not DEBUG and not PROCURE_API_KEY_ENCRYPTION_KEY:
+    raise ImproperlyConfigured("API_KEY_ENCRYPTION_KEY must be set in production (DEBUG is off).")
+# Previous encryption keys, still accepted to unseal after API_KEY_ENCRYPTION_KEY changes (comma-separated).
+PROCURE_API_KEY_RETIRED_ENCRYPTION_KEYS = env_list("API_KEY_RETIRED_ENCRYPTION_KEYS")
+# HMAC-signed requests: accepted clock skew, each way; nonces are remembered twice as long.
+PROCURE_HMAC_WINDOW_SECONDS = env_int("HMAC_WINDOW_SECONDS", 300)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(hours=1),

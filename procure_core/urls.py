@@ -6,10 +6,12 @@ from django.urls import include, path, re_path
 from accounts import urls as account_urls
 from accounts import views as account_views
 from accounts import web as account_web
+from apikeys import urls as apikeys_urls
 from procure_core import errors, health
 
 v1_patterns = [
     *account_urls.v1_urlpatterns,
+    *apikeys_urls.v1_urlpatterns,
 ]
 
 urlpatterns = [
