@@ -130,7 +130,7 @@ class FormEndpointMixin:
         buckets = [f"oauth-addr:{client_ip(request)}"]
         client_id = _client_id_of(request)
         if client_id:
-            buckets.append(f"oauth-client:{client_id}")
+            buckets.append(f"oauth-client:{checksum(client_id)[:32]}")  # any bytes may arrive here
         for bucket in buckets:
             decision = ratelimit.hit(bucket, budget)
             if not decision.allowed:

@@ -121,3 +121,18 @@ def token_pair(get_code):
         return response.json()
 
     return run
+
+
+@pytest.fixture
+def closing():
+    """`closing(session)`: close HTTP sessions at teardown, so no keep-alive connection outlives
+    the live server."""
+    opened = []
+
+    def register(session):
+        opened.append(session)
+        return session
+
+    yield register
+    for session in opened:
+        session.close()

@@ -44,14 +44,14 @@ def sign_in_and_consent(browser: requests.Session, authorization_url: str, user,
     return browser.post(action, data=fields, headers={"Referer": page.url}, allow_redirects=False, timeout=10)
 
 
-def test_authorization_code_with_pkce_through_login_and_consent(live_server, metadata, user, code_app):
+def test_authorization_code_with_pkce_through_login_and_consent(live_server, metadata, user, code_app, closing):
     application, secret = code_app
-    client = OAuth2Session(application.client_id, secret, scope="read:orders read:suppliers", redirect_uri=REDIRECT_URI,
-                           code_challenge_method="S256", token_endpoint_auth_method="client_secret_post")
+    client = closing(OAuth2Session(application.client_id, secret, scope="read:orders read:suppliers", redirect_uri=REDIRECT_URI,
+                           code_challenge_method="S256", token_endpoint_auth_method="client_secret_post"))
     verifier = generate_token(64)
     authorization_url, state = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier)
 
-    answer = sign_in_and_consent(requests.Session(), authorization_url, user)
+    answer = sign_in_and_consent(closing(requests.Session()), authorization_url, user)
 
     assert answer.status_code == 302
     location = answer.headers["Location"]
@@ -72,9 +72,9 @@ def test_authorization_code_with_pkce_through_login_and_consent(live_server, met
     assert AuditEvent.objects.filter(event="oauth.token_issued", client_id=application.client_id).exists()
 
 
-def test_consent_is_remembered_for_the_same_or_fewer_scopes(live_server, user, code_app):
+def test_consent_is_remembered_for_the_same_or_fewer_scopes(live_server, user, code_app, closing):
     application, _secret = code_app
-    browser = requests.Session()
+    browser = closing(requests.Session())
     verifier, challenge = pkce_pair()
     first = sign_in_and_consent(browser, f"{live_server.url}/oauth/authorize?" + _query(authorize_params(
         application, challenge, scope="read:orders write:orders")), user)
@@ -93,20 +93,20 @@ def test_consent_is_remembered_for_the_same_or_fewer_scopes(live_server, user, c
     assert forced.status_code == 200
 
 
-def test_deny_returns_access_denied_with_state_and_no_code(live_server, user, code_app):
+def test_deny_returns_access_denied_with_state_and_no_code(live_server, user, code_app, closing):
     application, _secret = code_app
     _verifier, challenge = pkce_pair()
-    answer = sign_in_and_consent(requests.Session(), f"{live_server.url}/oauth/authorize?" + _query(
+    answer = sign_in_and_consent(closing(requests.Session()), f"{live_server.url}/oauth/authorize?" + _query(
         authorize_params(application, challenge, state="xyz")), user, allow=False)
     returned = query_of(answer.headers["Location"])
     assert returned["error"] == "access_denied" and returned["state"] == "xyz" and "code" not in returned
     assert not Consent.objects.filter(user=user).exists()
 
 
-def test_consent_post_without_csrf_token_is_refused(live_server, user, code_app):
+def test_consent_post_without_csrf_token_is_refused(live_server, user, code_app, closing):
     application, _secret = code_app
     _verifier, challenge = pkce_pair()
-    browser = requests.Session()
+    browser = closing(requests.Session())
     url = f"{live_server.url}/oauth/authorize?" + _query(authorize_params(application, challenge))
     page = browser.get(url, timeout=10)
     login_form = forms_of(page.text)[0]

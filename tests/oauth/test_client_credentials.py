@@ -38,10 +38,10 @@ def test_seed_curl_example_as_written(live_server, service_app):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_authlib_client_credentials_with_basic_auth(live_server, service_app, monkeypatch):
+def test_authlib_client_credentials_with_basic_auth(live_server, service_app, monkeypatch, closing):
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
     application, secret = service_app
-    client = OAuth2Session(application.client_id, secret, scope="read:orders")  # client_secret_basic by default
+    client = closing(OAuth2Session(application.client_id, secret, scope="read:orders"))  # client_secret_basic by default
     token = client.fetch_token(f"{live_server.url}/oauth/token", grant_type="client_credentials")
     assert token["scope"] == "read:orders"
     profile = client.get(f"{live_server.url}/v1/profile", timeout=10).json()

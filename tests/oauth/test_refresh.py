@@ -45,13 +45,13 @@ def test_seed_refresh_curl_example_as_written(live_server, user, code_app, token
 
 
 @pytest.mark.django_db(transaction=True)
-def test_authlib_refreshes_with_client_secret_post(live_server, user, code_app, token_pair, monkeypatch):
+def test_authlib_refreshes_with_client_secret_post(live_server, user, code_app, token_pair, monkeypatch, closing):
     from authlib.integrations.requests_client import OAuth2Session
 
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
     application, secret = code_app
     tokens = token_pair(user, code_app)
-    client = OAuth2Session(application.client_id, secret, token=tokens, token_endpoint_auth_method="client_secret_post")
+    client = closing(OAuth2Session(application.client_id, secret, token=tokens, token_endpoint_auth_method="client_secret_post"))
     fresh = client.refresh_token(f"{live_server.url}/oauth/token")
     assert fresh["access_token"] != tokens["access_token"]
     assert client.get(f"{live_server.url}/v1/profile", timeout=10).json()["auth"]["method"] == "oauth"
