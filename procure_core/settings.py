@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "oauth2_provider",
     "procure_core",
     "accounts",
@@ -205,7 +206,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "procure_core.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "procure_core.throttling.AddressRateThrottle",
         "procure_core.throttling.CredentialRateThrottle",
@@ -308,6 +309,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # /docs serves Swagger UI from local static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_OAUTH2_CONFIG": {"usePkceWithAuthorizationCodeGrant": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "procure_core.openapi.strip_trailing_slashes",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "procurement.models.Currency",
+        "SupplierStatusEnum": "procurement.models.SupplierStatus",
+        "PurchaseRequestStatusEnum": "procurement.models.PurchaseRequestStatus",
+        "OrderStatusEnum": "procurement.models.OrderStatus",
+        "ContractStatusEnum": "procurement.models.ContractStatus",
+    },
 }
 
 LOGGING = {

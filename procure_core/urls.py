@@ -7,11 +7,14 @@ from accounts import urls as account_urls
 from accounts import views as account_views
 from accounts import web as account_web
 from apikeys import urls as apikeys_urls
-from procure_core import errors, health
+from procure_core import errors, health, openapi
+from procurement import urls as procurement_urls
 
 v1_patterns = [
     *account_urls.v1_urlpatterns,
     *apikeys_urls.v1_urlpatterns,
+    *procurement_urls.v1_urlpatterns,
+    re_path(r"^schema/?$", openapi.SchemaView.as_view(), name="schema"),
 ]
 
 urlpatterns = [
@@ -24,6 +27,7 @@ urlpatterns = [
     path("v1/", include(v1_patterns)),
     re_path(r"^\.well-known/jwks\.json$", account_views.jwks, name="jwks"),
     re_path(r"^healthz/?$", health.healthz, name="healthz"),
+    re_path(r"^docs/?$", openapi.DocsView.as_view(), name="docs"),
     # Unknown API paths answer with the envelope even with DEBUG on (no technical 404 page).
     re_path(r"^(?:v1|auth)(?:/.*)?$", errors.not_found),
 ]
