@@ -5,8 +5,11 @@ import itertools
 from functools import lru_cache
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
@@ -125,6 +128,11 @@ def credential_client(request, make_user):
             assert mode == "live", "sessions are always live"
             client = APIClient(enforce_csrf_checks=True)
             client.force_login(user)
+            # What a browser does: the csrftoken cookie plus the X-CSRFToken header on every
+            # request, so unsafe methods pass Django's CSRF check (it is still enforced).
+            token = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            client.cookies[settings.CSRF_COOKIE_NAME] = token
+            client.credentials(HTTP_X_CSRFTOKEN=token)
             return client
         factory = {"api_key": "api_key_client", "hmac": "hmac_client", "oauth": "oauth_client"}[kind]
         return request.getfixturevalue(factory)(user, list(scopes), mode)
