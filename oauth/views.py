@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,7 @@ RefreshToken = services.RefreshToken
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # RFC 8707 lets `resource` repeat; RFC 6749 §3.1/§3.2 forbids repeating anything else.
 REPEATABLE_PARAMETERS = frozenset({"resource"})
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JsonResponse:
@@ -71,6 +73,11 @@ def _duplicated(parameters) -> str | None:
         if len(values) > 1 and name not in REPEATABLE_PARAMETERS:
             return name
     return None
+
+
+def _has_control_characters(parameters) -> bool:
+    # No identifier, secret, code, token or scope contains one; PostgreSQL refuses NUL outright.
+    return any(CONTROL_CHARACTERS.search(name + "".join(values)) for name, values in parameters.lists())
 
 
 def _client_id_of(request) -> str:
@@ -116,6 +123,8 @@ class FormEndpointMixin:
             return oauth_error(400, "invalid_request", "The request body could not be parsed.")
         if duplicated:
             return oauth_error(400, "invalid_request", f"Duplicate {duplicated} parameter.")
+        if _has_control_characters(request.POST):
+            return oauth_error(400, "invalid_request", "Parameters must not contain control characters.")
         limited = self.rate_limited(request)
         if limited is not None:
             return limited
@@ -290,6 +299,9 @@ class AuthorizeView(toolkit.AuthorizationView):
         if duplicated:
             # Which of the repeated values is the real redirect_uri? Neither: never redirect.
             error = oauth_errors.InvalidRequestFatalError(description=f"Duplicate {duplicated} parameter.")
+            return self.error_response(FatalClientError(error=error), application=None)
+        if _has_control_characters(request.GET):
+            error = oauth_errors.InvalidRequestFatalError(description="Parameters must not contain control characters.")
             return self.error_response(FatalClientError(error=error), application=None)
         try:
             scopes, credentials = self.validate_authorization_request(request)

@@ -205,3 +205,11 @@ def test_code_of_a_user_deactivated_since_consent_is_invalid_grant(user, code_ap
     user.save()
     assert exchange(application, secret, code, verifier).json()["error"] == "invalid_grant"
     assert not RefreshToken.objects.exists()
+
+
+@pytest.mark.parametrize("client_id", ["abc%00def", "%0d%0aSet-Cookie:x=1"])
+def test_control_characters_in_the_authorization_request_are_an_error_page(browser, code_app, client_id):
+    _verifier, challenge = pkce_pair()
+    response = browser.get(f"/oauth/authorize?response_type=code&client_id={client_id}&code_challenge={challenge}"
+                           "&code_challenge_method=S256")
+    assert response.status_code == 400 and "Location" not in response
