@@ -213,3 +213,11 @@ def test_control_characters_in_the_authorization_request_are_an_error_page(brows
     response = browser.get(f"/oauth/authorize?response_type=code&client_id={client_id}&code_challenge={challenge}"
                            "&code_challenge_method=S256")
     assert response.status_code == 400 and "Location" not in response
+
+
+def test_a_public_client_exchanges_its_code_with_pkce_alone(user, make_application, oauth_owner, get_code):
+    application, _secret = make_application(oauth_owner, allowed_scopes=["read:orders"], client_type="public")
+    code, verifier, _ = get_code(user, application)
+    response = post_form(TOKEN_URL, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
+                                     "client_id": application.client_id, "code_verifier": verifier})
+    assert response.status_code == 200 and response.json()["access_token"].startswith("pco_at_")
