@@ -22,7 +22,19 @@ def good(settings, monkeypatch):
 
 
 def test_a_good_production_configuration_has_no_procure_findings(good):
-    assert not {i for i in ids() if i.startswith("procure.") and i != "procure.E007"}
+    assert not {i for i in ids() if i.startswith("procure.")}
+
+
+def test_an_rfc9700_gate_turned_off_is_an_error(good):
+    from oauth2_provider.settings import oauth2_settings
+
+    good.OAUTH2_PROVIDER = {**good.OAUTH2_PROVIDER, "COMPLIANT_BCP_RFC9700_PKCE_METHOD": False}
+    oauth2_settings.reload()
+    try:
+        assert "procure.E007" in ids()
+    finally:
+        good.OAUTH2_PROVIDER = {**good.OAUTH2_PROVIDER, "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True}
+        oauth2_settings.reload()
 
 
 @pytest.mark.parametrize(
