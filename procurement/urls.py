@@ -5,7 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from procurement import views
 
-router = SimpleRouter(trailing_slash="/?")
+router = SimpleRouter()
+router.trailing_slash = "/?"  # SimpleRouter(trailing_slash=...) only knows "/" or ""
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("purchase-requests", views.PurchaseRequestViewSet, basename="purchase-request")
 router.register("orders", views.OrderViewSet, basename="order")
