@@ -125,6 +125,9 @@ class OrderSerializer(ModelSerializer):
         read_only_fields = [
             "currency", "total", "status", "sent_at", "received_at", "cancelled_at", "livemode", "created_at", "updated_at",
         ]
+        # One live order per purchase request is enforced by services.place_order (with a message
+        # that says what to do), not by DRF's generic unique-together validator.
+        validators: list = []
 
     def get_allowed_actions(self, obj: Order) -> list[str]:
         return workflow.ORDER.allowed_actions(obj.status)
