@@ -100,7 +100,7 @@ def run(url: str, *, seconds: float, connections: int, method: str = "GET", body
     args = [str(header_file or "")]
     for name, value in (headers or {}).items():
         args += [name, value]
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", script.name, url, "--", *args]
+    command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s", "-s", script.name, url, "--", *args]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     Path(script.name).unlink(missing_ok=True)
     if completed.returncode != 0:
