@@ -29,6 +29,7 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
+	$(PIP) install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
