@@ -1,5 +1,6 @@
 """The shipped `requests` signer (apikeys.client.HmacAuth) against a real HTTP server."""
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -62,3 +63,22 @@ def test_signer_refuses_what_is_not_a_key_and_never_shows_it():
         HmacAuth("ak_live_not-a-key")
     auth = HmacAuth(VECTOR_KEY)
     assert VECTOR_KEY not in repr(auth) and auth.key_id in repr(auth)
+
+
+def test_the_readme_copy_paste_signer_works(signed_session, owner, make_api_key):
+    """The self-contained signer in README "API keys" is the whole algorithm."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    match = re.search(r"```python\n(# procure-core HMAC signer\n.*?)```", readme, re.S)
+    if match is None:
+        pytest.skip("README has no copy-paste signer")
+    namespace: dict = {}
+    exec(compile(match.group(1), "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    key, raw = make_api_key(owner)
+    auth = namespace["ProcureHmacAuth"](key.key_id, raw)
+    response = requests.get(f"{signed_session.base}/v1/profile", params={"q": "a b+c", "é": "~"}, auth=auth, timeout=10)
+    assert response.status_code == 200, response.text
+    posted = requests.post(f"{signed_session.base}/v1/profile", json={"x": "é"}, auth=auth, timeout=10)
+    assert posted.status_code == 405, posted.text
+    assert namespace["canonical_query"]("b=2&a=1&c=hello+world&d=%7e&a=0") == "a=0&a=1&b=2&c=hello%20world&d=~"
