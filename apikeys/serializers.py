@@ -4,7 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apikeys import keys, services
-from apikeys.models import ApiKey
+from apikeys.models import MODE_CHOICES, ApiKey
 
 
 class ApiKeySerializer(serializers.ModelSerializer):
@@ -36,7 +36,7 @@ class CreatedApiKeySerializer(serializers.ModelSerializer):
 
 class CreateApiKeySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What the key is for.")
-    mode = serializers.ChoiceField(choices=keys.MODES, default=keys.LIVE)
+    mode = serializers.ChoiceField(choices=MODE_CHOICES, default=keys.LIVE)
     scopes = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=50,
         help_text="A subset of your own scopes; default: all of them.",

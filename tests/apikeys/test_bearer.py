@@ -228,3 +228,16 @@ def test_scopes_are_enforced_for_keys(owner, make_api_key, bearer):
     _, raw = make_api_key(owner, scopes=["read:orders"])
     # /v1/api-keys refuses API keys whatever their scopes (403 forbidden, not a scope problem).
     error_of(bearer(raw).get("/v1/api-keys"), 403, "forbidden")
+
+
+def test_bearer_keys_keep_working_when_the_cache_is_down(owner, make_api_key, bearer, monkeypatch):
+    key, raw = make_api_key(owner, scopes=["read:orders"])
+
+    def unavailable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for method in ("get", "set", "add", "delete", "incr", "get_many", "set_many"):
+        monkeypatch.setattr(cache, method, unavailable)
+    response = bearer(raw).get("/v1/profile")
+    assert response.status_code == 200, response.content
+    assert response.json()["auth"]["key_id"] == key.key_id
