@@ -76,7 +76,8 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if not errors.is_api_path(self.path) or direction != "response":
             return responses
-        codes = ["400", "429"] if _is_public(self) else ["400", "401", "403", "404", "429"]
+        # Public endpoints (/auth/login, /auth/refresh...) still answer 401 to a bad credential.
+        codes = ["400", "401", "429"] if _is_public(self) else ["400", "401", "403", "404", "429"]
         for code in codes:
             if code not in responses or "content" not in responses[code]:
                 response = self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction)

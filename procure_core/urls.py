@@ -2,6 +2,7 @@
 a trailing slash also works, never through a redirect."""
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from accounts import urls as account_urls
 from accounts import views as account_views
@@ -29,7 +30,9 @@ urlpatterns = [
     re_path(r"^healthz/?$", health.healthz, name="healthz"),
     re_path(r"^docs/?$", openapi.DocsView.as_view(), name="docs"),
     # Unknown API paths answer with the envelope even with DEBUG on (no technical 404 page).
-    re_path(r"^(?:v1|auth)(?:/.*)?$", errors.not_found),
+    # csrf_exempt: a POST to an unknown path with a session cookie must get this 404 envelope,
+    # not the CSRF middleware's HTML 403 (there is nothing here to protect).
+    re_path(r"^(?:v1|auth)(?:/.*)?$", csrf_exempt(errors.not_found)),
 ]
 
 handler400 = errors.bad_request

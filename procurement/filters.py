@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django import forms
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from procurement.models import (
@@ -19,11 +18,19 @@ from procurement.models import (
 )
 
 
-@extend_schema_field(OpenApiTypes.INT)
+MAX_ID = 2**63 - 1  # a BigAutoField: larger numbers are a 400, not a database overflow
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     """An integer id. The list is already scoped to the caller, so another tenant's id matches nothing."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class SupplierFilter(filters.FilterSet):
