@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -38,11 +40,18 @@ def admin_headers(login, make_user, make_supplier, make_order, make_contract):
     make_contract(status="active")
     make_supplier()
     admin = make_user(scopes=["admin"])
-    return {"Authorization": f"Bearer {login(admin)['token']}"}
+    headers = {"Authorization": f"Bearer {login(admin)['token']}"}
+    # schemathesis calls the WSGI application directly, whose request signals would close the
+    # database connection holding this test's transaction (PostgreSQL). Django's test client
+    # disconnects the receiver the same way, and reconnects it after each of its own requests,
+    # so this comes after the login above.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield headers
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
-# Loaded through the WSGI app at collection, as a client would fetch it (the schema view needs no
-# database). schemathesis' lazy `from_fixture` loader relies on a pytest internal gone in pytest 9.
 schema = schemathesis.openapi.from_wsgi("/v1/schema?format=json", application)
 
 
