@@ -344,5 +344,9 @@ LOGGING = {
         # Django logs request bodies nowhere, but 4xx warnings would be noise at INFO.
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # oauthlib logs issued tokens at DEBUG ("Issuing token ... {'access_token': ...}"): never
+        # below INFO, whatever LOG_LEVEL says (tests/leakcheck.py guards this).
+        "oauthlib": {"level": "INFO"},
+        "oauth2_provider": {"level": "INFO"},
     },
 }

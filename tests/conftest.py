@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
 
-pytest_plugins = ["tests.fixtures_apikeys", "tests.fixtures_oauth", "tests.fixtures_procurement"]
+pytest_plugins = ["tests.leakcheck", "tests.fixtures_apikeys", "tests.fixtures_oauth", "tests.fixtures_procurement"]
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
