@@ -1,13 +1,14 @@
-"""In-process cost of API key authentication: median microseconds per request.
+"""In-process cost of authentication: median microseconds per request, for every method.
 
-    .venv/bin/python bench/auth_step.py [--number 200] [--repeat 15]
+    .venv/bin/python bench/auth_step.py [--number 200] [--repeat 15] [--json]
 
 Measures, on a throw-away SQLite database and the in-process cache (as one app process with a
 warm cache sees it):
 - the authentication step alone: DRF running DEFAULT_AUTHENTICATION_CLASSES over a request with
-  no credential, a Bearer key, and an HMAC-signed request (fresh nonce each time);
+  no credential, a Bearer key, an HMAC-signed request (fresh nonce each time), a JWT and an OAuth
+  access token;
 - the whole request through Django's handler and DRF (middleware, auth, throttles, the
-  /v1/profile view, JSON rendering), for the same three.
+  /v1/profile view, JSON rendering), for the same.
 Signing is done before the clock starts; only the server side is timed.
 """
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--number", type=int, default=200, help="requests per timing run")
     parser.add_argument("--repeat", type=int, default=15, help="timing runs (the median is reported)")
+    parser.add_argument("--json", action="store_true", help="print one JSON line for bench/run.py")
     args = parser.parse_args()
 
     warnings.filterwarnings("ignore", message="No directory at")  # staticfiles/ is built by collectstatic
@@ -66,13 +68,26 @@ def main() -> None:
 
     import time
 
+    from accounts import services as account_services
     from accounts.models import Organization, User
     from apikeys import services, signing
+    from oauth import services as oauth_services
+    from tests.fixtures_oauth import REDIRECT_URI
 
     organization = Organization.objects.create(name="Bench")
     user = User.objects.create_user("bench@example.com", "bench-password-1", organization=organization,
                                     scopes=["read:orders", "write:orders"])
     key, raw = services.create_key(user, name="bench", scopes=["read:orders"])
+    jwt_access = account_services.log_in(user).access
+    from oauth2_provider.models import get_application_model
+
+    from oauth.models import ApplicationPolicy
+
+    application = get_application_model().objects.create(
+        name="bench", user=user, client_type="confidential", authorization_grant_type="authorization-code",
+        redirect_uris=REDIRECT_URI)
+    ApplicationPolicy.objects.create(application=application, allowed_scopes=["read:orders"])
+    oauth_access = oauth_services.issue_access_token(application, user, ["read:orders"])
     factory = RequestFactory()
     authenticators = [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
     total = args.number * (args.repeat + 1) + 100
@@ -93,8 +108,12 @@ def main() -> None:
 
     anonymous = django_request()
     bearer = django_request(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    jwt_request = django_request(HTTP_AUTHORIZATION=f"Bearer {jwt_access}")
+    oauth_request = django_request(HTTP_AUTHORIZATION=f"Bearer {oauth_access}")
     assert authenticate(anonymous).auth is None
     assert authenticate(bearer).auth.key_id == key.key_id
+    assert authenticate(jwt_request).auth.method == "jwt"
+    assert authenticate(oauth_request).auth.method == "oauth"
     hmac_requests = iter([django_request(HTTP_AUTHORIZATION=signed_header(), RAW_URI="/v1/profile") for _ in range(total)])
     assert authenticate(next(hmac_requests)).auth.transport == "hmac"
 
@@ -102,6 +121,8 @@ def main() -> None:
         "no credential": _median_us(lambda: authenticate(anonymous), args.number, args.repeat),
         "Bearer ak_…": _median_us(lambda: authenticate(bearer), args.number, args.repeat),
         "PC-HMAC-SHA256": _median_us(lambda: authenticate(next(hmac_requests)), args.number, args.repeat),
+        "JWT": _median_us(lambda: authenticate(jwt_request), args.number, args.repeat),
+        "OAuth": _median_us(lambda: authenticate(oauth_request), args.number, args.repeat),
     }
 
     client = Client()
@@ -116,8 +137,17 @@ def main() -> None:
         "PC-HMAC-SHA256": _median_us(
             lambda: client.get("/v1/profile", HTTP_AUTHORIZATION=next(hmac_headers), RAW_URI="/v1/profile"),
             args.number, args.repeat),
+        "JWT": _median_us(lambda: client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {jwt_access}"), args.number, args.repeat),
+        "OAuth": _median_us(lambda: client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {oauth_access}"), args.number, args.repeat),
     }
 
+    if args.json:
+        import json
+
+        names = {"no credential": "unauthenticated", "Bearer ak_…": "api_key", "PC-HMAC-SHA256": "hmac", "JWT": "jwt", "OAuth": "oauth"}
+        print(json.dumps([{"config": names[name], "median_us": round(step[name], 1), "whole_request_us": round(whole[name], 1)}
+                          for name in step]))
+        return
     print(f"median µs per request ({args.repeat} runs × {args.number}; SQLite, in-process cache, warm)")
     print(f"{'':16} {'auth step':>10} {'whole request':>14}")
     for name in step:
