@@ -6,4 +6,4 @@ class OauthConfig(AppConfig):
     verbose_name = "OAuth 2.0"
 
     def ready(self) -> None:
-        from oauth import schema, signals, state  # noqa: F401  (receivers, OpenAPI extension)
+        from oauth import signals, state  # noqa: F401  (signal receivers)
