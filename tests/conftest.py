@@ -77,6 +77,19 @@ def user(make_user) -> User:
 
 
 @pytest.fixture
+def admin_user(make_user) -> User:
+    """A platform admin (superuser) who can sign in to /admin/ with DEFAULT_PASSWORD."""
+    return make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """Django's test client signed in to the admin as `admin_user`."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

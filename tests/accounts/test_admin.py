@@ -7,13 +7,6 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
 def test_user_change_form_offers_every_registry_scope_as_a_checkbox(admin_client, user):
     page = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     for scope in ("read:purchase-requests", "write:contracts", "read:reports", "admin"):

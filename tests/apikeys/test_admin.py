@@ -13,13 +13,6 @@ from tests.apikeys.conftest import error_of
 KEY_IN_PAGE = re.compile(keys.KEY_PATTERN)
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
 def test_creating_a_key_shows_the_plaintext_once(admin_client, owner, bearer):
     page = admin_client.get("/admin/apikeys/apikey/add/")
     assert page.status_code == 200

@@ -33,8 +33,7 @@ def run_action(page, live_server, key_id: str, action: str):
     page.click("button[name=index]")
 
 
-def test_admin_creates_a_key_sees_it_once_rotates_and_revokes_it(page, snap, live_server, make_user):
-    make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
+def test_admin_creates_a_key_sees_it_once_rotates_and_revokes_it(page, snap, live_server, admin_user, make_user):
     owner = make_user(email="integrator@example.com", scopes=["read:orders", "read:suppliers"])
     sign_in_to_admin(page, live_server)
 

@@ -4,8 +4,7 @@ import pytest
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def test_admin_signs_in_through_the_admin_login(page, snap, live_server, make_user):
-    make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
+def test_admin_signs_in_through_the_admin_login(page, snap, live_server, admin_user):
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "root@example.com")
     page.fill("#id_password", "correct horse battery staple")

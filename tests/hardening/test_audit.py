@@ -90,10 +90,9 @@ def test_export_is_json_lines_oldest_first(user, login, api_client):
     assert len(only_failures.getvalue().splitlines()) == 1
 
 
-def test_admin_shows_the_log_read_only(client, make_user, user, login):
+def test_admin_shows_the_log_read_only(admin_client, user, login):
+    client = admin_client
     login(user)
-    admin = make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
-    client.force_login(admin)
     listing = client.get("/admin/audit/auditevent/")
     assert listing.status_code == 200 and "login.succeeded" in listing.content.decode()
     event = AuditEvent.objects.get(event="login.succeeded")
@@ -102,9 +101,7 @@ def test_admin_shows_the_log_read_only(client, make_user, user, login):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_admin_scope_changes_are_recorded(client, make_user, user):
-    admin = make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    client.post("/admin/accounts/user/", {"action": "deactivate_users", "_selected_action": [user.pk]})
+def test_admin_scope_changes_are_recorded(admin_client, admin_user, user):
+    admin_client.post("/admin/accounts/user/", {"action": "deactivate_users", "_selected_action": [user.pk]})
     event = AuditEvent.objects.get(event="user.deactivated")
-    assert event.actor_id == admin.pk and event.detail == {"user_id": user.pk} and event.method == "admin"
+    assert event.actor_id == admin_user.pk and event.detail == {"user_id": user.pk} and event.method == "admin"

@@ -19,13 +19,6 @@ from tests.oauth.conftest import TOKEN_URL, post_form
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(email="root@example.com", scopes=["admin"], is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
 def test_admin_offers_registry_scopes_and_only_the_grants_we_support(admin_client):
     page = admin_client.get("/admin/oauth2_provider/application/add/").content.decode()
     for scope in ("read:purchase-requests", "write:contracts", "admin"):
