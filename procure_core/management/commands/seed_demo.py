@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organization, User
+from procurement import demo
 
 DEMO_ORGANIZATION = "Acme Procurement"
 DEMO_ADMIN = "admin@example.com"
@@ -60,8 +61,4 @@ class Command(BaseCommand):
         return user
 
     def _procurement(self, organization, user):
-        try:
-            from procurement import demo
-        except ImportError:
-            return
         demo.seed(organization, user)
