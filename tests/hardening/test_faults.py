@@ -4,11 +4,13 @@ working without Redis where the decision does not depend on it, recover without 
 A throw-away PostgreSQL cluster and Redis server are started by the test, stopped and started
 again; the machine's shared services are never touched. Runs in CI's PostgreSQL + Redis pass.
 """
+import json
 import os
 
 import pytest
 import requests
 
+from apikeys.client import HmacAuth
 from tests import processes
 
 pytestmark = [
@@ -29,7 +31,10 @@ def stack():
     env = processes.app_env(postgres.url, redis.url)
     processes.manage(env, "migrate", "--noinput")
     processes.manage(env, "create_user", "ops@example.com", "--organization", "Ops", "--scopes", "read:orders", "--password", PASSWORD)
+    created = processes.manage(env, "create_api_key", "ops@example.com", "--name", "faults", "--scopes", "read:orders", "--json")
+    api_key = json.loads(created.stdout)["key"]
     with processes.app_instances(env, count=1) as (app,):
+        app.api_key = api_key
         yield postgres, redis, app
     redis.stop()
     postgres.destroy()
@@ -63,14 +68,22 @@ def test_database_down_fails_closed_with_503_and_recovers_without_restart(stack)
     assert requests.get(f"{app.url}/healthz", timeout=10).status_code == 200
 
 
-def test_redis_down_keeps_jwt_working_and_health_reports_it(stack):
+def test_redis_down_refuses_signed_requests_keeps_bearer_credentials_and_health_reports_it(stack):
     _, redis, app = stack
     token = login(app).json()["token"]
+
+    signed = requests.get(f"{app.url}/v1/profile", auth=HmacAuth(app.api_key), timeout=10)
+    assert signed.status_code == 200, signed.text
 
     redis.stop()
     try:
         response = profile(app, token)
         assert response.status_code == 200, response.text  # the decision does not depend on Redis
+        assert profile(app, app.api_key).status_code == 200  # Bearer keys fall back to the database
+        # No replay protection means no signed requests: HMAC fails closed.
+        refused = requests.get(f"{app.url}/v1/profile", auth=HmacAuth(app.api_key), timeout=10)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"]["code"] == "service_unavailable"
         health = requests.get(f"{app.url}/healthz", timeout=10)
         assert health.status_code == 503 and health.json()["checks"]["cache"] == "unavailable"
     finally:
@@ -78,3 +91,4 @@ def test_redis_down_keeps_jwt_working_and_health_reports_it(stack):
 
     processes.wait_for(lambda: requests.get(f"{app.url}/healthz", timeout=5).status_code == 200, timeout=30, what="cache recovery")
     assert profile(app, token).status_code == 200
+    assert requests.get(f"{app.url}/v1/profile", auth=HmacAuth(app.api_key), timeout=10).status_code == 200
