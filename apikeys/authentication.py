@@ -31,6 +31,7 @@ from procure_core.errors import (
     ServiceUnavailable,
     TokenExpired,
     Unauthorized,
+    with_audit,
     www_authenticate,
 )
 
@@ -47,7 +48,7 @@ def _check_usable(record: lookup.KeyRecord, now: float) -> None:
     if record.is_revoked(now):
         raise Unauthorized("The API key has been revoked.")
     if record.is_expired(now):
-        raise TokenExpired("The API key has expired.")
+        raise with_audit(TokenExpired("The API key has expired."), key_id=record.key_id, actor_id=record.owner_id)
 
 
 def _authenticated(request, record: lookup.KeyRecord, transport: str):
@@ -57,7 +58,8 @@ def _authenticated(request, record: lookup.KeyRecord, transport: str):
         raise Unauthorized("The owner of this API key is inactive.")
     ip = network.client_ip(request)
     if record.allowed_ips and not network.address_in(network.parse_address(ip), record.allowed_ips):
-        raise Forbidden("This API key may not be used from this address.")
+        raise with_audit(Forbidden("This API key may not be used from this address."),
+                         key_id=record.key_id, actor_id=record.owner_id)
     principal = principals.Principal(
         method=principals.API_KEY,
         organization_id=owner.organization_id,
@@ -158,7 +160,8 @@ class HmacAuthentication(authentication.BaseAuthentication):
             raise InvalidRequest("The request body could not be read.")
         if not signing.verify(secret, header, django_request.method, request_path(django_request),
                               request_query(django_request), body):
-            raise InvalidSignature("The request signature does not match the request.")
+            raise with_audit(InvalidSignature("The request signature does not match the request."),
+                             key_id=record.key_id, actor_id=record.owner_id)
 
         # Single use across every instance: cache.add is atomic in Redis. Kept for as long as the
         # timestamp can still pass the window (a timestamp up to `window` in the future).
@@ -169,7 +172,8 @@ class HmacAuthentication(authentication.BaseAuthentication):
             logger.error("nonce store unavailable: signed request refused")
             raise ServiceUnavailable()
         if not fresh:
-            raise InvalidSignature("The nonce has already been used.")
+            raise with_audit(InvalidSignature("The nonce has already been used."),
+                             key_id=record.key_id, actor_id=record.owner_id)
         return _authenticated(request, record, "hmac")
 
     def authenticate_header(self, request) -> str:

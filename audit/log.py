@@ -32,6 +32,7 @@ def record(
     request=None,
     outcome: str = "success",
     actor=None,
+    actor_id: int | None = None,
     actor_email: str = "",
     organization_id: int | None = None,
     method: str = "",
@@ -45,7 +46,7 @@ def record(
         key_id = key_id or (principal.key_id or "")
         client_id = client_id or (principal.client_id or "")
         organization_id = organization_id if organization_id is not None else principal.organization_id
-    actor_id = getattr(actor, "pk", None)
+    actor_id = getattr(actor, "pk", None) or actor_id
     if actor_id is None and principal is not None:
         actor_id = principal.user_id
     if actor is not None:

@@ -76,6 +76,13 @@ class ServiceUnavailable(exceptions.APIException):
 # Refusals worth a row in the audit log (plain 401s are not: they are the internet's background noise).
 AUDITED_DENIALS = frozenset({"insufficient_scope", "forbidden", "invalid_signature"})
 
+def with_audit(exc: exceptions.APIException, **context) -> exceptions.APIException:
+    """Mark a refusal for the audit log with what the raiser knows (`key_id`, `actor_id`,
+    `organization_id`): the request has no principal yet when authentication refuses it."""
+    exc.audit_context = context
+    return exc
+
+
 _CODES_BY_STATUS = {
     400: "invalid_request",
     401: "unauthorized",
@@ -189,10 +196,11 @@ def exception_handler(exc: Exception, context: dict | None = None) -> JsonRespon
 
     if not message:
         message = str(exc.default_detail)
-    if code in AUDITED_DENIALS and context and context.get("request") is not None:
+    audit_context = getattr(exc, "audit_context", None)
+    if (code in AUDITED_DENIALS or audit_context) and context and context.get("request") is not None:
         from audit.log import record  # the audit app imports this module's neighbours
 
-        record(f"request.{code}", request=context["request"], outcome="denied",
+        record(f"request.{code}", request=context["request"], outcome="denied", **(audit_context or {}),
                detail={"message": message, **({"required_scope": extra["required_scope"]} if "required_scope" in extra else {})})
     return error_response(status_code, code, message, headers=headers, **extra)
 

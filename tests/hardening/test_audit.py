@@ -105,3 +105,43 @@ def test_admin_scope_changes_are_recorded(admin_client, admin_user, user):
     admin_client.post("/admin/accounts/user/", {"action": "deactivate_users", "_selected_action": [user.pk]})
     event = AuditEvent.objects.get(event="user.deactivated")
     assert event.actor_id == admin_user.pk and event.detail == {"user_id": user.pk} and event.method == "admin"
+
+
+def test_key_refusals_name_the_key_and_its_owner(user, make_api_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apikeys import signing
+
+    limited, limited_raw = make_api_key(user, scopes=["read:orders"], allowed_ips=["10.0.0.0/8"])
+    expired, expired_raw = make_api_key(user, scopes=["read:orders"], expires_at=timezone.now() - timedelta(days=1))
+    client = APIClient()
+    assert client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {limited_raw}", REMOTE_ADDR="192.0.2.1").status_code == 403
+    assert client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {expired_raw}").status_code == 401
+    import time
+
+    header = signing.authorization_header(limited.key_id, limited_raw, "GET", "/v1/profile", "", b"", int(time.time()))
+    assert client.get("/v1/profile", HTTP_AUTHORIZATION=header, REMOTE_ADDR="10.1.1.1").status_code == 200
+    assert client.get("/v1/profile", HTTP_AUTHORIZATION=header, REMOTE_ADDR="10.1.1.1").status_code == 401  # replay
+
+    events = {(e.event, e.key_id, e.actor_id, e.outcome) for e in AuditEvent.objects.filter(event__startswith="request.")}
+    assert ("request.forbidden", limited.key_id, user.pk, "denied") in events
+    assert ("request.token_expired", expired.key_id, user.pk, "denied") in events
+    assert ("request.invalid_signature", limited.key_id, user.pk, "denied") in events
+    replay = AuditEvent.objects.get(event="request.invalid_signature")
+    assert "already been used" in replay.detail["message"]
+    assert limited_raw not in json.dumps(replay.as_json())
+
+
+def test_an_audit_write_costs_little(user, login):
+    """Audit rows are written only for security events, never per ordinary request; one costs
+    one INSERT (measured, not asserted: see README "Audit log")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.log import record
+
+    with CaptureQueriesContext(connection) as queries:
+        record("probe.event", actor=user, detail={"n": 1})
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]

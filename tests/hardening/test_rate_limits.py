@@ -89,3 +89,14 @@ def test_per_address_limit_covers_anonymous_requests(settings):
     assert statuses == [401, 401, 429]
     # Another address has its own budget.
     assert client.post("/auth/refresh", {"refresh": "x"}, format="json", REMOTE_ADDR="192.0.2.2").status_code == 401
+
+
+def test_test_mode_keys_have_their_own_lower_limit(settings, user, make_api_key):
+    settings.PROCURE_RATE_LIMITS = {**settings.PROCURE_RATE_LIMITS, "credential": "100/min", "test_credential": "2/min"}
+    _, test_key = make_api_key(user, scopes=["read:orders"], mode="test")
+    _, live_key = make_api_key(user, scopes=["read:orders"], mode="live")
+    client = APIClient()
+    test_statuses = [client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {test_key}").status_code for _ in range(3)]
+    live_statuses = [client.get("/v1/profile", HTTP_AUTHORIZATION=f"Bearer {live_key}").status_code for _ in range(3)]
+    assert test_statuses == [200, 200, 429]
+    assert live_statuses == [200, 200, 200]  # and each key has its own budget
