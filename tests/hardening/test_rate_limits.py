@@ -11,6 +11,13 @@ from procure_core import ratelimit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def start_of_an_hour(time_machine):
+    """Fixed windows (1 and 15 minutes): keep a test's requests inside one window, whatever the
+    wall clock says."""
+    time_machine.move_to(timezone.now().replace(minute=0, second=0, microsecond=0), tick=False)
+
+
 def login(client, email, password, ip="198.51.100.10"):
     return client.post("/auth/login", {"username": email, "password": password}, format="json", REMOTE_ADDR=ip)
 
@@ -23,8 +30,7 @@ def test_rate_parsing():
         ratelimit.Rate.parse("lots")
 
 
-def test_failed_logins_lock_the_account_from_that_address_with_retry_after(user, time_machine):
-    time_machine.move_to(timezone.now().replace(minute=0, second=0), tick=False)
+def test_failed_logins_lock_the_account_from_that_address_with_retry_after(user, time_machine, start_of_an_hour):
     client = APIClient()
     for _ in range(5):
         assert login(client, user.email, "wrong").status_code == 401
@@ -42,7 +48,7 @@ def test_failed_logins_lock_the_account_from_that_address_with_retry_after(user,
     assert login(client, user.email, "correct horse battery staple").status_code == 200
 
 
-def test_lockout_does_not_reveal_whether_the_account_exists(user):
+def test_lockout_does_not_reveal_whether_the_account_exists(user, start_of_an_hour):
     client = APIClient()
     answers = []
     for email in (user.email, "nobody@example.com"):
@@ -53,7 +59,7 @@ def test_lockout_does_not_reveal_whether_the_account_exists(user):
     assert answers[0].json() == answers[1].json()
 
 
-def test_one_address_spraying_many_accounts_is_limited(settings, make_user):
+def test_one_address_spraying_many_accounts_is_limited(settings, make_user, start_of_an_hour):
     settings.PROCURE_RATE_LIMITS = {**settings.PROCURE_RATE_LIMITS, "login_address": "10/15min"}
     client = APIClient()
     for number in range(10):
@@ -61,7 +67,7 @@ def test_one_address_spraying_many_accounts_is_limited(settings, make_user):
     assert login(client, "victim99@example.com", "guess").status_code == 429
 
 
-def test_web_login_is_throttled_too(client, user):
+def test_web_login_is_throttled_too(client, user, start_of_an_hour):
     for _ in range(5):
         response = client.post("/accounts/login", {"username": user.email, "password": "wrong"}, REMOTE_ADDR="198.51.100.20")
         assert response.status_code == 200
@@ -71,7 +77,7 @@ def test_web_login_is_throttled_too(client, user):
     assert int(response["Retry-After"]) > 0
 
 
-def test_per_credential_limit_answers_429_with_retry_after(settings, user, login):
+def test_per_credential_limit_answers_429_with_retry_after(settings, user, login, start_of_an_hour):
     settings.PROCURE_RATE_LIMITS = {**settings.PROCURE_RATE_LIMITS, "credential": "3/min"}
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {login(user)['token']}")
@@ -82,7 +88,7 @@ def test_per_credential_limit_answers_429_with_retry_after(settings, user, login
     assert 1 <= int(refused["Retry-After"]) <= 60
 
 
-def test_per_address_limit_covers_anonymous_requests(settings):
+def test_per_address_limit_covers_anonymous_requests(settings, start_of_an_hour):
     settings.PROCURE_RATE_LIMITS = {**settings.PROCURE_RATE_LIMITS, "address": "2/min"}
     client = APIClient()
     statuses = [client.post("/auth/refresh", {"refresh": "x"}, format="json", REMOTE_ADDR="192.0.2.1").status_code for _ in range(3)]
@@ -91,7 +97,7 @@ def test_per_address_limit_covers_anonymous_requests(settings):
     assert client.post("/auth/refresh", {"refresh": "x"}, format="json", REMOTE_ADDR="192.0.2.2").status_code == 401
 
 
-def test_test_mode_keys_have_their_own_lower_limit(settings, user, make_api_key):
+def test_test_mode_keys_have_their_own_lower_limit(settings, user, make_api_key, start_of_an_hour):
     settings.PROCURE_RATE_LIMITS = {**settings.PROCURE_RATE_LIMITS, "credential": "100/min", "test_credential": "2/min"}
     _, test_key = make_api_key(user, scopes=["read:orders"], mode="test")
     _, live_key = make_api_key(user, scopes=["read:orders"], mode="live")
