@@ -56,18 +56,6 @@ class Principal:
             data["client_id"] = self.client_id
         return data
 
-    @classmethod
-    def for_user(cls, user, method: str, credential_id: str | None = None) -> "Principal":
-        """A principal acting with exactly the user's own scopes (JWT and session)."""
-        return cls(
-            method=method,
-            organization_id=user.organization_id,
-            scopes=frozenset(user.scopes or ()),
-            user_id=user.pk,
-            livemode=True,
-            credential_id=credential_id,
-        )
-
 
 def principal_of(request) -> Principal | None:
     """The principal of a DRF request, or None when it is unauthenticated."""
