@@ -56,14 +56,20 @@ def retry_after(rate: Rate, now: float | None = None) -> int:
 
 def hit(bucket: str, rate: Rate, now: float | None = None) -> Decision:
     """Count one event in `bucket` and say whether it is within `rate`."""
+    return hit_many([(bucket, rate)], now)[0]
+
+
+def hit_many(counters: list[tuple[str, Rate]], now: float | None = None) -> list[Decision]:
+    """Count one event in each `(bucket, rate)`, all in one cache round trip with Redis (a request
+    is counted per address and per credential: one trip, not two, on every API call)."""
     now = time.time() if now is None else now
-    key = f"rl:{bucket}:{int(now // rate.window)}"
+    keys = [(f"rl:{bucket}:{int(now // rate.window)}", rate.window + 1) for bucket, rate in counters]
     try:
-        count = _increment(key, rate.window + 1)
+        counts = _increment_many(keys)
     except Exception:  # the cache is down: fail open, loudly
-        logger.warning("rate limit cache unavailable; allowing %s", bucket.split(":", 1)[0])
-        return Decision(True, 0, 0)
-    return Decision(count <= rate.limit, count, retry_after(rate, now))
+        logger.warning("rate limit cache unavailable; allowing %s", ", ".join(b.split(":", 1)[0] for b, _ in counters))
+        return [Decision(True, 0, 0) for _ in counters]
+    return [Decision(count <= rate.limit, count, retry_after(rate, now)) for count, (_, rate) in zip(counts, counters)]
 
 
 def peek(bucket: str, rate: Rate, now: float | None = None) -> int:
@@ -82,16 +88,22 @@ def reset(bucket: str, rate: Rate, now: float | None = None) -> None:
         logger.warning("rate limit cache unavailable; could not reset a counter")
 
 
-def _increment(key: str, ttl: int) -> int:
+def _increment_many(keys: list[tuple[str, int]]) -> list[int]:
     get_client = _redis_client()
-    if get_client is not None:
-        # Redis: INCR and EXPIRE in one round trip.
-        full_key = cache.make_and_validate_key(key)
-        client = get_client(full_key, write=True)
-        pipeline = client.pipeline()
+    if get_client is None:
+        return [_increment(key, ttl) for key, ttl in keys]
+    # Redis: INCR and EXPIRE of every counter in one round trip. No MULTI/EXEC needed: INCR is
+    # atomic on its own, and EXPIRE NX only ever sets the first TTL of the window's key.
+    full_keys = [(cache.make_and_validate_key(key), ttl) for key, ttl in keys]
+    pipeline = get_client(full_keys[0][0], write=True).pipeline(transaction=False)
+    for full_key, ttl in full_keys:
         pipeline.incr(full_key)
         pipeline.expire(full_key, ttl, nx=True)
-        return int(pipeline.execute()[0])
+    return [int(count) for count in pipeline.execute()[::2]]
+
+
+def _increment(key: str, ttl: int) -> int:
+    """The in-process cache (development, tests): add, then incr."""
     if cache.add(key, 1, ttl):
         return 1
     try:

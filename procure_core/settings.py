@@ -215,10 +215,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "procure_core.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "procure_core.throttling.AddressRateThrottle",
-        "procure_core.throttling.CredentialRateThrottle",
-    ],
+    # Per address and per credential, both counted in one cache round trip.
+    "DEFAULT_THROTTLE_CLASSES": ["procure_core.throttling.RequestRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "UNAUTHENTICATED_TOKEN": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
