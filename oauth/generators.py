@@ -18,7 +18,13 @@ _ACCESS_SHAPE = re.compile(r"pco_at_[A-Za-z0-9]{%d}" % RANDOM_LENGTH)
 
 
 def _random_part() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    # One draw of random bytes (~3 µs) instead of a secrets.choice() per character (~40 µs a
+    # token). Only bytes below 248 = 4 × 62 are kept, so byte % 62 is exactly uniform, as
+    # secrets.choice is.
+    characters: list[str] = []
+    while len(characters) < RANDOM_LENGTH:
+        characters += [ALPHABET[byte % 62] for byte in secrets.token_bytes(RANDOM_LENGTH + 8) if byte < 248]
+    return "".join(characters[:RANDOM_LENGTH])
 
 
 def access_token(request=None) -> str:

@@ -6,10 +6,12 @@ revocation of a whole grant.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
-from oauth2_provider.models import get_grant_model, get_refresh_token_model
+from oauth2_provider import cimd
+from oauth2_provider.models import get_application_model, get_grant_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator as ToolkitValidator
 
 from audit.log import record
@@ -20,8 +22,13 @@ from oauth.state import checksum
 
 logger = logging.getLogger("oauth")
 
+Application = get_application_model()
 Grant = get_grant_model()
 RefreshToken = get_refresh_token_model()
+
+# The access token the current token request created, with its application (and owner) and user
+# already loaded: the token view's audit record reads it instead of reading the row back.
+issued_access_token: ContextVar = ContextVar("issued_access_token", default=None)
 
 
 def _locking(queryset):
@@ -35,6 +42,33 @@ def _owner_usable(user) -> bool:
 
 
 class OAuth2Validator(ToolkitValidator):
+    def _load_application(self, client_id, request):
+        # The toolkit loads the Application alone; validate_grant_type then reads its owner and
+        # validate_scopes its policy, one query each. One join loads all three. The toolkit's
+        # own checks (client_id match, is_usable) still run on the preloaded instance.
+        if not request.client and isinstance(client_id, str):
+            try:
+                client = Application.objects.select_related("user", "policy").filter(client_id=client_id).first()
+            except ValueError:  # a NUL byte on PostgreSQL: unknown, as the toolkit answers
+                client = None
+            if client is not None:
+                request.client = cimd.refresh_if_stale(client, request=request)
+        return super()._load_application(client_id, request)
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        if request.grant_type == "client_credentials" and "refresh_token" not in token:
+            # One INSERT (no refresh token, nothing rotated) is atomic on its own: no BEGIN/COMMIT.
+            return self._save_bearer_token(token, request, *args, **kwargs)
+        # The token view runs the other grants in one transaction already; the toolkit's nested
+        # atomic() would only add a SAVEPOINT and its RELEASE (two round trips) around it.
+        with transaction.atomic(savepoint=False):
+            return self._save_bearer_token(token, request, *args, **kwargs)
+
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        access_token = super()._create_access_token(expires, request, token, source_refresh_token)
+        issued_access_token.set(access_token)
+        return access_token
+
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
             return False
