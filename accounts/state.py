@@ -26,14 +26,16 @@ class UserState:
     scopes: frozenset[str]
 
 
-def _key(user_id) -> str:
+def cache_key(user_id) -> str:
     return f"user-state:v1:{user_id}"
 
 
-def user_state(user_id) -> UserState | None:
-    """The user's state, or None when there is no such user."""
-    key = _key(user_id)
-    cached = cache.get(key)
+def user_state(user_id, cached=cache.NOT_READ) -> UserState | None:
+    """The user's state, or None when there is no such user. `cached` is this user's cache entry
+    when the caller has just read it, in the same round trip as its own (apikeys/lookup.py)."""
+    key = cache_key(user_id)
+    if cached is cache.NOT_READ:
+        cached = cache.get(key)
     if cached is not None:
         return UserState(cached[0], cached[1], cached[2], frozenset(cached[3])) if cached else None
     row = (
@@ -49,7 +51,7 @@ def user_state(user_id) -> UserState | None:
 
 
 def forget(user_id) -> None:
-    cache.delete(_key(user_id))
+    cache.delete(cache_key(user_id))
 
 
 def lazy_user(user_id) -> User:

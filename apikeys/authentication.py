@@ -51,9 +51,8 @@ def _check_usable(record: lookup.KeyRecord, now: float) -> None:
         raise with_audit(TokenExpired("The API key has expired."), key_id=record.key_id, actor_id=record.owner_id)
 
 
-def _authenticated(request, record: lookup.KeyRecord, transport: str):
+def _authenticated(request, record: lookup.KeyRecord, owner: state.UserState | None, transport: str):
     """(lazy owner, Principal) for a verified key: owner active, address allowed."""
-    owner = state.user_state(record.owner_id)
     if owner is None or not owner.is_active:
         raise Unauthorized("The owner of this API key is inactive.")
     ip = network.client_ip(request)
@@ -84,11 +83,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not keys.is_well_formed(raw):
             raise Unauthorized("The API key is malformed: wrong prefix, length, characters or checksum.")
         derived = keys.derive(raw)
-        record = lookup.find(derived.key_id)
+        record, owner = lookup.find_with_owner(derived.key_id)
         if record is None or not hmac.compare_digest(record.verifier, derived.verifier):
             raise Unauthorized("The API key is not recognised.")
         _check_usable(record, time.time())
-        return _authenticated(request, record, "bearer")
+        return _authenticated(request, record, owner, "bearer")
 
     def authenticate_header(self, request) -> str:
         return www_authenticate("invalid_token")
@@ -141,7 +140,7 @@ class HmacAuthentication(authentication.BaseAuthentication):
         if abs(header.timestamp - int(now)) > window:
             raise InvalidSignature(f"The request timestamp is outside the allowed window of ±{window} seconds.")
 
-        record = lookup.find(header.key_id)
+        record, owner = lookup.find_with_owner(header.key_id)
         if record is None:
             raise Unauthorized("The API key is not recognised.")
         _check_usable(record, now)
@@ -174,7 +173,7 @@ class HmacAuthentication(authentication.BaseAuthentication):
         if not fresh:
             raise with_audit(InvalidSignature("The nonce has already been used."),
                              key_id=record.key_id, actor_id=record.owner_id)
-        return _authenticated(request, record, "hmac")
+        return _authenticated(request, record, owner, "hmac")
 
     def authenticate_header(self, request) -> str:
         return www_authenticate("invalid_token")

@@ -4,6 +4,9 @@ Any save or delete of a key drops its entry (signals below; again after commit, 
 reader cannot put the old row back), and with REDIS_URL set the drop reaches every app instance:
 revocation and rotation hold on the next request. Expiry and the end of a rotation's grace
 period are timestamps in the entry, compared on every request, so they need no invalidation.
+
+`find_with_owner(key_id)` also reads the owner's state (accounts/state.py), in the same round trip
+once this process has seen the key.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.state import UserState, cache_key as user_state_key, user_state
 from apikeys.encryption import SecretBox
 from apikeys.models import ApiKey
 from procure_core import cache
@@ -54,10 +58,11 @@ def _timestamp(value: datetime | None) -> float | None:
     return value.timestamp() if value is not None else None
 
 
-def find(key_id: str) -> KeyRecord | None:
-    """The key's record, or None when no key has this id."""
+def find(key_id: str, cached=cache.NOT_READ) -> KeyRecord | None:
+    """The key's record, or None when no key has this id. `cached`: its cache entry, already read."""
     name = _cache_key(key_id)
-    cached = cache.get(name)
+    if cached is cache.NOT_READ:
+        cached = cache.get(name)
     if cached is not None:
         return KeyRecord(*cached) if cached else None
     row = ApiKey.objects.filter(key_id=key_id).values_list(*_FIELDS).first()
@@ -69,6 +74,31 @@ def find(key_id: str) -> KeyRecord | None:
              tuple(allowed_ips or ()), _timestamp(expires_at), _timestamp(revoked_at))
     cache.set(name, entry, TTL_SECONDS)
     return KeyRecord(*entry)
+
+
+# key_id -> owner id, as last seen by this process. Only a hint for which user's state to read in
+# the same round trip as the key's record: both entries still come from the shared cache on every
+# request (so revocation and deactivation hold at once), and a record naming another owner wins.
+_owner_ids: dict[str, int] = {}
+
+
+def find_with_owner(key_id: str) -> tuple[KeyRecord | None, UserState | None]:
+    """The key's record and its owner's current state (None, None when no key has this id)."""
+    owner_id = _owner_ids.get(key_id)
+    if owner_id is None:
+        record, entries, owner_key = find(key_id), {}, None
+    else:
+        name, owner_key = _cache_key(key_id), user_state_key(owner_id)
+        entries = cache.get_many([name, owner_key])  # one round trip (MGET) instead of two
+        record = find(key_id, entries.get(name))
+    if record is None:
+        return None, None
+    if record.owner_id != owner_id:
+        if len(_owner_ids) > 10_000:
+            _owner_ids.clear()
+        _owner_ids[key_id] = record.owner_id
+        return record, user_state(record.owner_id)
+    return record, user_state(record.owner_id, entries.get(owner_key))
 
 
 def forget(key_id: str) -> None:

@@ -21,13 +21,11 @@ class OAuthAuthentication(authentication.BaseAuthentication):
         raw = bearer_token(request)
         if raw is None or not generators.is_access_token(raw):
             return None
-        token = state.access_token(raw) if generators.is_well_formed_access_token(raw) else None
+        token, owner = state.access_token_and_user(raw) if generators.is_well_formed_access_token(raw) else (None, None)
         if token is None:
             raise Unauthorized("The access token is invalid or has been revoked.")
         if token.expires_at <= time.time():
             raise TokenExpired()
-        acting = token.acting_user_id
-        owner = user_states.user_state(acting) if acting is not None else None
         if owner is None or not owner.is_active or owner.organization_id is None:
             raise Unauthorized("The user behind this access token is inactive or does not exist.")
         # Never more than the application is allowed now, nor (for a user's token) than the

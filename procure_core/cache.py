@@ -13,6 +13,9 @@ from django.core.cache import cache
 
 logger = logging.getLogger("procure_core.cache")
 
+# The default of a lookup's `cached` argument: "read the entry yourself". None means "read, missed".
+NOT_READ: Any = object()
+
 
 def get(key: str) -> Any:
     try:
@@ -20,6 +23,15 @@ def get(key: str) -> Any:
     except Exception:  # redis.ConnectionError, TimeoutError, ...
         logger.warning("cache unavailable: read treated as a miss")
         return None
+
+
+def get_many(keys: list[str]) -> dict[str, Any]:
+    """Several entries in one round trip (Redis MGET); the missing ones are absent."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unavailable: reads treated as misses")
+        return {}
 
 
 def set(key: str, value: Any, timeout: int) -> None:  # noqa: A001 - mirrors the cache API
