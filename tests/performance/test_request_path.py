@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from procure_core import cache as shared_cache
 from procure_core import ratelimit
 from tests.conftest import CREDENTIAL_KINDS
 
@@ -91,6 +92,33 @@ def test_both_rate_limit_budgets_cost_one_cache_round_trip(kind, credential_clie
     assert client.get("/v1/suppliers").status_code == 200
     assert len(trips) == 1
     assert [key.split(":")[1] for key in trips[0]] == ["addr", "cred"]
+
+
+@pytest.mark.parametrize("kind, reads", [("api_key", ["get_many"]), ("hmac", ["get_many"]), ("oauth", ["get_many"]),
+                                         ("jwt", ["get"])])
+def test_credential_and_user_state_come_in_one_cache_read(kind, reads, credential_client, suppliers, monkeypatch):
+    """Once a process has seen a key or token, the credential's entry and its user's state are
+    read together (one MGET with Redis), never one after the other."""
+    client = credential_client(kind, ["read:suppliers"])
+    assert client.get("/v1/suppliers").status_code == 200
+    calls = []
+    for name in ("get", "get_many"):
+        read = getattr(shared_cache, name)
+        monkeypatch.setattr(shared_cache, name, lambda key, _read=read, _name=name: calls.append(_name) or _read(key))
+    assert client.get("/v1/suppliers").status_code == 200
+    assert calls == reads
+
+
+@pytest.mark.parametrize("kind", ["api_key", "hmac", "oauth"])
+def test_reading_together_still_sees_a_deactivation_on_the_next_request(kind, credential_client, suppliers):
+    client = credential_client(kind, ["read:suppliers"])
+    assert [client.get("/v1/suppliers").status_code for _ in range(2)] == [200, 200]
+    from accounts.models import User
+
+    user = User.objects.latest("pk")  # the credential's owner, made just now by credential_client
+    user.is_active = False
+    user.save()
+    assert client.get("/v1/suppliers").status_code == 401
 
 
 def test_an_unauthenticated_request_counts_only_its_address(api_client, db, monkeypatch):
