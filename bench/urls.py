@@ -15,9 +15,14 @@ class FixedTenantSuppliers(SupplierViewSet):
     """The same list, serializer, filters and pagination, for the bench organization and live mode
     (the peers have no ProcureCore principal to filter by)."""
 
+    organization_id: int | None = None
+
     def get_queryset(self):
-        organization = Organization.objects.only("id").get(name="Bench Org")
-        return Supplier.objects.filter(organization_id=organization.pk, livemode=True)
+        # Looked up once per process: a query per request here would slow the baseline and the
+        # peers, never ProcureCore's own endpoint (its principal carries the organization).
+        if FixedTenantSuppliers.organization_id is None:
+            FixedTenantSuppliers.organization_id = Organization.objects.only("id").get(name="Bench Org").pk
+        return Supplier.objects.filter(organization_id=FixedTenantSuppliers.organization_id, livemode=True)
 
 
 def view(authentication, permission):
