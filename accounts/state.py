@@ -50,6 +50,42 @@ def user_state(user_id, cached=cache.NOT_READ) -> UserState | None:
     return UserState(row[0], row[1], row[2], frozenset(row[3] or ()))
 
 
+class StateHints:
+    """Which user's state goes with a credential (an API key, an OAuth token), as last seen by
+    this process, so both cache entries come in one round trip (MGET).
+
+    Only a hint: both entries are still read from the shared cache on every request (so
+    revocation and deactivation hold at once), and a credential naming another user wins.
+    """
+
+    def __init__(self, limit: int = 10_000):
+        self._user_ids: dict[str, int] = {}
+        self._limit = limit
+
+    def load(self, hint: str, entry_key: str, load_record, user_id_of):
+        """(record, UserState | None). `load_record(cached)` reads the credential given its cache
+        entry (cache.NOT_READ: read it yourself); `user_id_of(record)` names the user whose state
+        decides, or None."""
+        user_id = self._user_ids.get(hint)
+        if user_id is None:
+            record, entries, user_key = load_record(cache.NOT_READ), {}, None
+        else:
+            user_key = cache_key(user_id)
+            entries = cache.get_many([entry_key, user_key])  # one round trip instead of two
+            record = load_record(entries.get(entry_key))
+        if record is None:
+            return None, None
+        actual = user_id_of(record)
+        if actual is None:
+            return record, None
+        if actual != user_id:
+            if len(self._user_ids) > self._limit:
+                self._user_ids.clear()
+            self._user_ids[hint] = actual
+            return record, user_state(actual)
+        return record, user_state(user_id, entries.get(user_key))
+
+
 def forget(user_id) -> None:
     cache.delete(cache_key(user_id))
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.state import UserState, cache_key as user_state_key, user_state
+from accounts.state import StateHints, UserState
 from apikeys.encryption import SecretBox
 from apikeys.models import ApiKey
 from procure_core import cache
@@ -76,29 +76,12 @@ def find(key_id: str, cached=cache.NOT_READ) -> KeyRecord | None:
     return KeyRecord(*entry)
 
 
-# key_id -> owner id, as last seen by this process. Only a hint for which user's state to read in
-# the same round trip as the key's record: both entries still come from the shared cache on every
-# request (so revocation and deactivation hold at once), and a record naming another owner wins.
-_owner_ids: dict[str, int] = {}
+_owners = StateHints()
 
 
 def find_with_owner(key_id: str) -> tuple[KeyRecord | None, UserState | None]:
     """The key's record and its owner's current state (None, None when no key has this id)."""
-    owner_id = _owner_ids.get(key_id)
-    if owner_id is None:
-        record, entries, owner_key = find(key_id), {}, None
-    else:
-        name, owner_key = _cache_key(key_id), user_state_key(owner_id)
-        entries = cache.get_many([name, owner_key])  # one round trip (MGET) instead of two
-        record = find(key_id, entries.get(name))
-    if record is None:
-        return None, None
-    if record.owner_id != owner_id:
-        if len(_owner_ids) > 10_000:
-            _owner_ids.clear()
-        _owner_ids[key_id] = record.owner_id
-        return record, user_state(record.owner_id)
-    return record, user_state(record.owner_id, entries.get(owner_key))
+    return _owners.load(key_id, _cache_key(key_id), lambda cached: find(key_id, cached), lambda record: record.owner_id)
 
 
 def forget(key_id: str) -> None:

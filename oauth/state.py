@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oauth2_provider.models import get_access_token_model, get_application_model
 
-from accounts.state import UserState, cache_key as user_state_key, user_state
+from accounts.state import StateHints, UserState
 from oauth.models import ApplicationPolicy
 from procure_core import cache
 
@@ -74,31 +74,16 @@ def access_token(raw: str, token_checksum: str | None = None, cached=cache.NOT_R
     return TokenState(*entry[:5], frozenset(entry[5]), frozenset(entry[6]), entry[7])
 
 
-# token checksum -> the user whose state decides (acting_user_id), as last seen by this process.
-# Only a hint for reading that user's state in the same round trip as the token's: both entries
-# still come from the shared cache on every request, and a token state naming another user wins.
-_acting_user_ids: dict[str, int] = {}
+_acting_users = StateHints()
 
 
 def access_token_and_user(raw: str) -> tuple[TokenState | None, UserState | None]:
     """access_token(raw) and the current state of its acting user, in one cache round trip once
     this process has seen the token."""
     token_checksum = checksum(raw)
-    acting_id = _acting_user_ids.get(token_checksum)
-    if acting_id is None:
-        token, entries, user_key = access_token(raw, token_checksum), {}, None
-    else:
-        user_key = user_state_key(acting_id)
-        entries = cache.get_many([_key(token_checksum), user_key])  # MGET
-        token = access_token(raw, token_checksum, entries.get(_key(token_checksum)))
-    if token is None or token.acting_user_id is None:
-        return token, None
-    if token.acting_user_id != acting_id:
-        if len(_acting_user_ids) > 10_000:
-            _acting_user_ids.clear()
-        _acting_user_ids[token_checksum] = token.acting_user_id
-        return token, user_state(token.acting_user_id)
-    return token, user_state(acting_id, entries.get(user_key))
+    return _acting_users.load(token_checksum, _key(token_checksum),
+                              lambda cached: access_token(raw, token_checksum, cached),
+                              lambda token: token.acting_user_id)
 
 
 def forget_application(application_id) -> None:
